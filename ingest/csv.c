@@ -88,7 +88,7 @@ csv_reader *csv_reader_new(const char *name, csv_row_fn header, csv_row_fn row,
 {
     csv_reader *r = mem_calloc(1, sizeof *r);
     if (!r) return NULL;
-    if (csv_init(&r->p, CSV_STRICT | CSV_APPEND_NULL) != 0) {
+    if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         mem_free(r);
         return NULL;
     }
