@@ -34,6 +34,25 @@ void region_builder_free(region_builder *b)
 #define X(f) vec_free(b->f);
     BUILDER_ARRAYS(X)
 #undef X
+    for (size_t i = 0; i < b->extra.n; i++) mem_free(b->extra.v[i].data);
+    vec_free(b->extra);
+}
+
+int region_builder_add_section(region_builder *b, uint32_t id, uint32_t elem_size,
+                               void *data, size_t count, fk_err *e)
+{
+    int bad = id < REGION_SEC_EXTRA_FIRST || elem_size == 0;
+    for (size_t i = 0; !bad && i < b->extra.n; i++) bad = b->extra.v[i].id == id;
+    if (bad) {
+        mem_free(data);
+        return err_set(e, FK_EINVAL, "section id %u: out of range or already added", id);
+    }
+    region_extra_section x = {id, elem_size, data, count};
+    if (vec_push(b->extra, x)) {
+        mem_free(data);
+        return err_set(e, FK_ENOMEM, "out of memory");
+    }
+    return 0;
 }
 
 void region_builder_mark_get(const region_builder *b, region_builder_mark *m)

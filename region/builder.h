@@ -21,6 +21,15 @@
 #include "../base/vec.h"
 #include "region.h"
 
+/* A section the builder's own arrays do not cover (routing graphs,
+ * precomputed tables): raw records, written as they are. */
+typedef struct region_extra_section {
+    uint32_t id;         /* >= REGION_SEC_EXTRA_FIRST, unique */
+    uint32_t elem_size;
+    void *data;          /* owned, from mem_alloc */
+    size_t count;
+} region_extra_section;
+
 typedef struct region_builder {
     char name[128];           /* region name shown to users */
     uint32_t gen_flags;       /* REGION_GEN_* */
@@ -49,6 +58,7 @@ typedef struct region_builder {
     VEC(region_postcode) postcodes;
     VEC(region_stat) stats;
     VEC(region_source) sources;
+    VEC(region_extra_section) extra;
     progress *progress;       /* may be NULL; set by the caller */
 } region_builder;
 
@@ -80,6 +90,12 @@ int region_builder_add_source(region_builder *b, const char *kind,
 /* Kommun (level-0 area) containing p: its numeric code, or 0 when outside
  * every kommun polygon. Linear over areas with a bbox prefilter. */
 uint16_t region_builder_kommun_at(const region_builder *b, geo_point p);
+
+/* Adds an extra section. Takes ownership of data (allocated with
+ * mem_alloc) in every case: on failure it is freed. count * elem_size
+ * bytes. 0, FK_EINVAL (id out of range or taken), FK_ENOMEM. */
+int region_builder_add_section(region_builder *b, uint32_t id, uint32_t elem_size,
+                               void *data, size_t count, fk_err *e);
 
 /* Writes the snapshot to path atomically: to "path.tmp.PID", fsync, rename,
  * fsync of the directory. Never leaves a partial file under path. */

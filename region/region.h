@@ -356,6 +356,10 @@ typedef enum region_section_id {
     SEC_BUILTIN_COUNT
 } region_section_id;
 
+/* Sections added by later stages of the build (route/, analytics/) use ids
+ * from here on; each module documents its own. */
+#define REGION_SEC_EXTRA_FIRST 1000u
+
 /* region_file_header.flags: which parts are generated */
 enum {
     REGION_GEN_ROADS = 1u << 0, REGION_GEN_POIS = 1u << 1,

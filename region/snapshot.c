@@ -161,33 +161,50 @@ static void snap_header_bbox(const region_builder *b, geo_bbox *bb)
     if (geo_bbox_is_empty(bb)) memset(bb, 0, sizeof *bb);
 }
 
+/* Data and count of section k of the file: the built-in ones first, then
+ * the builder's extra sections. */
+static void snap_section_k(const region_builder *b, size_t k, uint32_t *id,
+                           uint32_t *elem, const void **data, size_t *count)
+{
+    if (k < SNAP_NDESC) {
+        *id = snap_descs[k].id;
+        *elem = snap_descs[k].elem_size;
+        snap_builder_array(b, &snap_descs[k], data, count);
+    } else {
+        const region_extra_section *x = &b->extra.v[k - SNAP_NDESC];
+        *id = x->id;
+        *elem = x->elem_size;
+        *data = x->data;
+        *count = x->count;
+    }
+}
+
 int region_write(const region_builder *b, const char *path, fk_err *e)
 {
     region_file_header h;
-    region_section_entry ents[SNAP_NDESC];
+    size_t n_sec = SNAP_NDESC + b->extra.n;
+    region_section_entry *ents = mem_calloc(n_sec, sizeof *ents);
+    if (!ents) return err_set(e, FK_ENOMEM, "out of memory");
     memset(&h, 0, sizeof h);
-    memset(ents, 0, sizeof ents);
 
     /* lay out */
-    uint64_t off = sizeof h + sizeof ents;
-    for (size_t i = 0; i < SNAP_NDESC; i++) {
+    uint64_t off = sizeof h + n_sec * sizeof *ents;
+    for (size_t i = 0; i < n_sec; i++) {
         const void *data;
         size_t count;
-        snap_builder_array(b, &snap_descs[i], &data, &count);
+        snap_section_k(b, i, &ents[i].id, &ents[i].elem_size, &data, &count);
         off = (off + SNAP_ALIGN - 1) / SNAP_ALIGN * SNAP_ALIGN;
-        ents[i].id = snap_descs[i].id;
-        ents[i].elem_size = snap_descs[i].elem_size;
         ents[i].offset = off;
         ents[i].count = count;
-        ents[i].crc32 = snap_crc(data, count * snap_descs[i].elem_size);
-        off += (uint64_t)count * snap_descs[i].elem_size;
+        ents[i].crc32 = snap_crc(data, count * ents[i].elem_size);
+        off += (uint64_t)count * ents[i].elem_size;
     }
     memcpy(h.magic, REGION_MAGIC, 8);
     h.version = REGION_FORMAT_VERSION;
     h.header_size = sizeof h;
     h.file_size = off;
     h.build_time = (int64_t)time(NULL);
-    h.n_sections = SNAP_NDESC;
+    h.n_sections = (uint32_t)n_sec;
     h.flags = b->gen_flags;
     h.endian_check = SNAP_ENDIAN;
     h.generator_seed = b->seed;
@@ -201,24 +218,30 @@ int region_write(const region_builder *b, const char *path, fk_err *e)
     h.header_crc = snap_crc(&h, offsetof(region_file_header, header_crc));
 
     char tmp[4096];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp)
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp) {
+        mem_free(ents);
         return err_set(e, FK_EINVAL, "%s: path too long", path);
+    }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
+    if (fd < 0) {
+        mem_free(ents);
         return err_set(e, FK_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+    }
     static const char zeros[SNAP_ALIGN];
     uint64_t pos = 0;
-    if (snap_write_all(fd, &h, sizeof h) || snap_write_all(fd, ents, sizeof ents)) goto io_fail;
-    pos = sizeof h + sizeof ents;
-    for (size_t i = 0; i < SNAP_NDESC; i++) {
+    if (snap_write_all(fd, &h, sizeof h) || snap_write_all(fd, ents, n_sec * sizeof *ents))
+        goto io_fail;
+    pos = sizeof h + n_sec * sizeof *ents;
+    for (size_t i = 0; i < n_sec; i++) {
         const void *data;
         size_t count;
-        snap_builder_array(b, &snap_descs[i], &data, &count);
+        uint32_t id, elem;
+        snap_section_k(b, i, &id, &elem, &data, &count);
         if (ents[i].offset > pos) {
             if (snap_write_all(fd, zeros, (size_t)(ents[i].offset - pos))) goto io_fail;
             pos = ents[i].offset;
         }
-        size_t n = count * snap_descs[i].elem_size;
+        size_t n = count * elem;
         if (n && snap_write_all(fd, data, n)) goto io_fail;
         pos += n;
     }
@@ -238,11 +261,13 @@ int region_write(const region_builder *b, const char *path, fk_err *e)
             close(dfd);
         }
     }
+    mem_free(ents);
     return 0;
 io_fail: {
         int saved = errno;
         if (fd >= 0) close(fd);
         unlink(tmp);
+        mem_free(ents);
         return err_set(e, FK_EIO, "%s: write failed: %s", path, strerror(saved));
     }
 }

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 
+#include "../../base/mem.h"
 #include "../../base/rng.h"
 #include "../../region/builder.h"
 #include "../../region/region.h"
@@ -284,6 +285,35 @@ static void test_empty_region(void **state)
     region_builder_free(&b);
 }
 
+static void test_extra_sections(void **state)
+{
+    (void)state;
+    region_builder b;
+    region_builder_init(&b, "Extra");
+    fill(&b, 6);
+    fk_err e;
+    uint32_t *xs = mem_alloc(10 * sizeof *xs);
+    for (uint32_t i = 0; i < 10; i++) xs[i] = i * i;
+    assert_int_equal(region_builder_add_section(&b, 1000, 4, xs, 10, &e), 0);
+    assert_int_equal(region_builder_add_section(&b, 1000, 4, mem_alloc(4), 1, &e), FK_EINVAL);
+    assert_int_equal(region_builder_add_section(&b, 5, 4, mem_alloc(4), 1, &e), FK_EINVAL);
+    assert_int_equal(region_builder_add_section(&b, 1001, 8, NULL, 0, &e), 0);
+    assert_int_equal(region_write(&b, "x.region", &e), 0);
+    region *r;
+    assert_int_equal(region_open("x.region", REGION_OPEN_VERIFY_CRC, &r, &e), 0);
+    const region_section_entry *s = region_section(r, 1000);
+    assert_non_null(s);
+    assert_int_equal(s->count, 10);
+    assert_int_equal(s->offset % 64, 0);
+    const uint32_t *got = region_section_data(r, s);
+    assert_int_equal(got[9], 81);
+    assert_non_null(region_section(r, 1001));
+    assert_null(region_section(r, 1002));
+    SAME(roads);
+    region_close(r);
+    region_builder_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_write_failure_keeps_old_file),
         cmocka_unit_test(test_builder_rollback),
         cmocka_unit_test(test_empty_region),
+        cmocka_unit_test(test_extra_sections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
