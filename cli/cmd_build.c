@@ -21,6 +21,7 @@
 #include "../ingest/registers.h"
 #include "../region/builder.h"
 #include "../region/demo.h"
+#include "../route/graph.h"
 #include "cli.h"
 
 #define BUILD_MAX_FILES 16
@@ -237,7 +238,10 @@ static int bi_gtfs(region_builder *b, const char *p, const build_opts *o,
 static int bi_osm(region_builder *b, const char *p, const build_opts *o,
                   ingest_report *r, fk_err *e)
 {
-    ingest_osm_opts oo = {b->areas.n > 0, o->clip_margin_m};
+    ingest_osm_opts oo;
+    memset(&oo, 0, sizeof oo);
+    oo.clip = b->areas.n > 0;
+    oo.clip_margin_m = o->clip_margin_m;
     return ingest_osm(b, p, &oo, r, e);
 }
 static int bi_jobs(region_builder *b, const char *p, const build_opts *o,
@@ -322,6 +326,19 @@ int cmd_build(int argc, char **argv)
             fprintf(stderr, "demo        generated: %zu road segments, %zu places, %zu jobs, "
                     "%zu homes, %zu statistics (%.2fs)\n", b.roads.n, b.pois.n, b.jobs.n,
                     b.homes.n, b.stats.n, progress_now() - tg);
+    }
+    if (!rc) {
+        double tg = progress_now();
+        rc = route_graph_build_all(&b, &e);
+        if (!rc && !o.quiet) {
+            fprintf(stderr, "graphs      ");
+            for (size_t i = 0; i < b.extra.n; i++)
+                for (int m = 0; m < MODE_COUNT; m++)
+                    if (b.extra.v[i].id == route_graph_section_id((route_mode)m, DIR_FORWARD, 1))
+                        fprintf(stderr, "%s%s %zu edges", m ? ", " : "",
+                                route_mode_name((route_mode)m), b.extra.v[i].count);
+            fprintf(stderr, " (%.2fs)\n", progress_now() - tg);
+        }
     }
     if (!rc && !b.name[0]) snprintf(b.name, sizeof b.name, "%s", "Unnamed region");
     if (!rc) {
