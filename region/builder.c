@@ -58,6 +58,7 @@ int region_builder_add_section(region_builder *b, uint32_t id, uint32_t elem_siz
 void region_builder_mark_get(const region_builder *b, region_builder_mark *m)
 {
     size_t k = 0;
+    memset(m, 0, sizeof *m);
 #define X(f) m->n[k++] = b->f.n;
     BUILDER_ARRAYS(X)
 #undef X
