@@ -212,8 +212,8 @@ int region_write(const region_builder *b, const char *path, fk_err *e)
     snprintf(h.name_inline, sizeof h.name_inline, "%s", b->name);
     {
         /* the name also lives in the pool so readers find it like any string */
-        uint32_t got = hmap_str_get(&b->strings.index, b->name, strlen(b->name));
-        h.name = got == HMAP_NONE ? 0 : got;
+        uint32_t got = strpool_find(&b->strings, b->name, strlen(b->name));
+        h.name = got == UINT32_MAX ? 0 : got;
     }
     h.header_crc = snap_crc(&h, offsetof(region_file_header, header_crc));
 

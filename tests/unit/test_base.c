@@ -78,6 +78,21 @@ static void test_strpool_dedupes(void **state)
     assert_int_equal(z, 0);
     assert_string_equal(p.data + a, "Luleå");
     assert_string_equal(p.data + b, "Kiruna");
+    assert_int_equal(strpool_find(&p, "Kiruna", 6), b);
+    assert_int_equal(strpool_find(&p, "Kirun", 5), UINT32_MAX);
+    assert_int_equal(strpool_find(&p, "", 0), 0);
+    /* many strings: all distinct offsets, all found again after growth */
+    char k[32];
+    uint32_t offs[20000];
+    for (int i = 0; i < 20000; i++) {
+        int n = snprintf(k, sizeof k, "name %d", i);
+        assert_int_equal(strpool_addn(&p, k, (size_t)n, &offs[i]), 0);
+    }
+    for (int i = 0; i < 20000; i += 3) {
+        int n = snprintf(k, sizeof k, "name %d", i);
+        assert_int_equal(strpool_find(&p, k, (size_t)n), offs[i]);
+        assert_string_equal(p.data + offs[i], k);
+    }
     /* an embedded NUL truncates rather than corrupting the pool */
     assert_int_equal(strpool_addn(&p, "Ki\0x", 4, &c), 0);
     assert_string_equal(p.data + c, "Ki");
