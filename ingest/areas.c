@@ -314,8 +314,9 @@ static int gj_feature(gj_ctx *c, const json_t *f, const char *filter, hmap_u64 *
 /*
  * Imports the kommun polygons of the GeoJSON FeatureCollection at path,
  * keeping the kommuner that pass filter (NULL: all). See areas.h and
- * docs/schemas.md. jansson allocates through base/mem.h during the call
- * (the previous allocator is restored before returning).
+ * docs/schemas.md. The JSON tree is jansson's, on its own allocator (as in
+ * ingest/jobs.c: switching jansson's global allocator would affect every
+ * other user of it), and freed before returning.
  */
 int ingest_kommuner_geojson(region_builder *b, const char *path, const char *filter,
                             ingest_report *rep, fk_err *e)
@@ -324,10 +325,6 @@ int ingest_kommuner_geojson(region_builder *b, const char *path, const char *fil
     region_builder_mark_get(b, &mark);
     hmap_u64 dup = {0};
     json_t *root = NULL;
-    json_malloc_t old_malloc;
-    json_free_t old_free;
-    json_get_alloc_funcs(&old_malloc, &old_free);
-    json_set_alloc_funcs(mem_alloc, mem_free);
     uint64_t kept_n = 0, skipped = 0;
     int rc = ingest_filter_check(filter, e);
     if (rc) goto fail;
@@ -392,14 +389,12 @@ int ingest_kommuner_geojson(region_builder *b, const char *path, const char *fil
                  (unsigned long long)skipped, filter ? filter : "");
     areas_report(rep, kept_n, skipped, note);
     json_decref(root);
-    json_set_alloc_funcs(old_malloc, old_free);
     hmap_u64_free(&dup);
     return 0;
 
 fail:
     region_builder_rollback(b, &mark);
     json_decref(root);
-    json_set_alloc_funcs(old_malloc, old_free);
     hmap_u64_free(&dup);
     areas_report(rep, 0, 0, NULL);
     return rc;
