@@ -142,7 +142,8 @@ typedef struct region_stop {
     uint32_t parent;          /* stop index of parent_station, REGION_NONE */
     uint8_t location_type;    /* 0 stop, 1 station, 2 entrance, 3 node, 4 boarding */
     uint8_t wheelchair;       /* wheelchair_boarding 0..2 */
-    uint8_t pad[2];
+    uint8_t flags;            /* REGION_F_GENERATED */
+    uint8_t pad;
 } region_stop;
 
 typedef struct region_route {
@@ -221,7 +222,8 @@ typedef struct region_concept {
     uint32_t label;           /* string: preferredLabel */
     uint32_t legacy_id;       /* string: legacy AMS id / SSYK code */
     uint8_t type;             /* region_concept_type */
-    uint8_t pad[3];
+    uint8_t flags;            /* REGION_F_GENERATED */
+    uint8_t pad[2];
 } region_concept;
 
 /* A "broader" relation between concepts (occupation name -> SSYK group ->
