@@ -320,7 +320,11 @@ int cmd_build(int argc, char **argv)
                      o.kommuner);
     if (!rc && o.demo) {
         double tg = progress_now();
-        demo_opts d = {o.seed, o.demo_jobs, o.demo_homes, 0};
+        demo_opts d;
+        memset(&d, 0, sizeof d);
+        d.seed = o.seed;
+        d.n_jobs = o.demo_jobs;
+        d.n_homes = o.demo_homes;
         rc = demo_generate(&b, &d, &e);
         if (!rc && !o.quiet)
             fprintf(stderr, "demo        generated: %zu road segments, %zu places, %zu jobs, "

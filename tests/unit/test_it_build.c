@@ -238,7 +238,8 @@ static void test_cli_usage(void **state)
     write_file("junk.region", "this is not a snapshot at all, just some text that is "
                "long enough to be read as a header if it were 256 bytes long......."
                "................................................................."
-               ".................................................................");
+               "................................................................."
+               "................................................................");
     assert_int_equal(run("info junk.region"), 1);
     assert_true(log_has("bad magic"));
 }
