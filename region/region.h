@@ -104,7 +104,7 @@ typedef enum region_poi_kind {
     POI_GROCERY,          /* shop=supermarket/convenience/grocery */
     POI_PHARMACY,         /* amenity=pharmacy (apotek) */
     POI_LIBRARY,          /* amenity=library */
-    POI_SPORTS,           /* leisure=sports_centre/pitch/stadium/swimming_pool */
+    POI_SPORTS,           /* leisure=sports_centre/stadium/swimming_pool/fitness_centre/ice_rink */
     POI_KIND_COUNT
 } region_poi_kind;
 
