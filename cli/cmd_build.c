@@ -22,6 +22,8 @@
 #include "../region/builder.h"
 #include "../region/demo.h"
 #include "../route/graph.h"
+#include "../route/nearest.h"
+#include "../route/snap.h"
 #include "cli.h"
 
 #define BUILD_MAX_FILES 16
@@ -343,6 +345,14 @@ int cmd_build(int argc, char **argv)
                                 route_mode_name((route_mode)m), b.extra.v[i].count);
             fprintf(stderr, " (%.2fs)\n", progress_now() - tg);
         }
+        tg = progress_now();
+        if (!rc) rc = route_snap_build(&b, &e);
+        route_nearest_report nr;
+        memset(&nr, 0, sizeof nr);
+        if (!rc) rc = route_nearest_build(&b, NULL, &nr, &e);
+        if (!rc && !o.quiet)
+            fprintf(stderr, "nearest     snap index and nearest-amenity tables: %.1f MB "
+                    "(%.2fs)\n", nr.bytes / 1e6, progress_now() - tg);
     }
     if (!rc && !b.name[0]) snprintf(b.name, sizeof b.name, "%s", "Unnamed region");
     if (!rc) {
