@@ -21,6 +21,7 @@
 #include "../ingest/registers.h"
 #include "../region/builder.h"
 #include "../region/demo.h"
+#include "../route/ch.h"
 #include "../route/graph.h"
 #include "../route/nearest.h"
 #include "../route/snap.h"
@@ -345,6 +346,11 @@ int cmd_build(int argc, char **argv)
                                 route_mode_name((route_mode)m), b.extra.v[i].count);
             fprintf(stderr, " (%.2fs)\n", progress_now() - tg);
         }
+        tg = progress_now();
+        if (!rc) rc = route_ch_build_all(&b, &e);
+        if (!rc && !o.quiet)
+            fprintf(stderr, "ch          contraction hierarchies for walk, bike, car (%.2fs)\n",
+                    progress_now() - tg);
         tg = progress_now();
         if (!rc) rc = route_snap_build(&b, &e);
         route_nearest_report nr;

@@ -1,5 +1,5 @@
 /*
- * dijkstra.c: textbook Dijkstra with a binary heap and lazy deletion
+ * dijkstra.c: textbook Dijkstra with an indexed binary heap (decrease-key)
  * (see dijkstra.h). Kept simple on purpose: it is the reference.
  */
 #include "dijkstra.h"
@@ -17,13 +17,16 @@ int route_search_init(route_search *s, uint32_t n_nodes)
     s->dist = mem_alloc(n * sizeof *s->dist);
     s->pred_edge = mem_alloc(n * sizeof *s->pred_edge);
     s->touched = mem_alloc(n * sizeof *s->touched);
-    s->heap_cap = n < 1024 ? 1024 : n;
-    s->heap = mem_alloc(s->heap_cap * sizeof *s->heap);
-    if (!s->dist || !s->pred_edge || !s->touched || !s->heap) {
+    s->heap = mem_alloc(n * sizeof *s->heap);
+    s->heap_pos = mem_alloc(n * sizeof *s->heap_pos);
+    if (!s->dist || !s->pred_edge || !s->touched || !s->heap || !s->heap_pos) {
         route_search_free(s);
         return FK_ENOMEM;
     }
-    for (size_t i = 0; i < n; i++) s->dist[i] = ROUTE_INF;
+    for (size_t i = 0; i < n; i++) {
+        s->dist[i] = ROUTE_INF;
+        s->heap_pos[i] = ROUTE_INF;
+    }
     return 0;
 }
 
@@ -33,43 +36,56 @@ void route_search_free(route_search *s)
     mem_free(s->pred_edge);
     mem_free(s->touched);
     mem_free(s->heap);
+    mem_free(s->heap_pos);
     memset(s, 0, sizeof *s);
 }
 
-static void heap_push(route_search *s, uint32_t key, uint32_t node)
+static void heap_up(route_search *s, size_t i)
 {
-    if (s->heap_n == s->heap_cap) {
-        /* the heap holds at most one entry per relaxation; grow rarely */
-        size_t ncap = s->heap_cap * 2;
-        route_heap_item *h = mem_realloc(s->heap, ncap * sizeof *h);
-        if (!h) return; /* out of memory: the entry is dropped (documented limit) */
-        s->heap = h;
-        s->heap_cap = ncap;
-    }
-    size_t i = s->heap_n++;
+    uint32_t v = s->heap[i], key = s->dist[v];
     while (i > 0) {
         size_t p = (i - 1) / 2;
-        if (s->heap[p].key <= key) break;
-        s->heap[i] = s->heap[p];
+        uint32_t pv = s->heap[p];
+        if (s->dist[pv] <= key) break;
+        s->heap[i] = pv;
+        s->heap_pos[pv] = (uint32_t)i;
         i = p;
     }
-    s->heap[i] = (route_heap_item){key, node};
+    s->heap[i] = v;
+    s->heap_pos[v] = (uint32_t)i;
 }
 
-static route_heap_item heap_pop(route_search *s)
+/* Inserts v, or moves it up after its dist decreased. */
+static void heap_push_or_decrease(route_search *s, uint32_t v)
 {
-    route_heap_item top = s->heap[0];
-    route_heap_item last = s->heap[--s->heap_n];
-    size_t i = 0, n = s->heap_n;
+    size_t i = s->heap_pos[v];
+    if (i == ROUTE_INF) {
+        i = s->heap_n++;
+        s->heap[i] = v;
+    }
+    heap_up(s, i);
+}
+
+static uint32_t heap_pop(route_search *s)
+{
+    uint32_t top = s->heap[0];
+    s->heap_pos[top] = ROUTE_INF;
+    uint32_t last = s->heap[--s->heap_n];
+    size_t n = s->heap_n;
+    if (n == 0) return top;
+    uint32_t key = s->dist[last];
+    size_t i = 0;
     for (;;) {
         size_t c = 2 * i + 1;
         if (c >= n) break;
-        if (c + 1 < n && s->heap[c + 1].key < s->heap[c].key) c++;
-        if (s->heap[c].key >= last.key) break;
+        if (c + 1 < n && s->dist[s->heap[c + 1]] < s->dist[s->heap[c]]) c++;
+        if (s->dist[s->heap[c]] >= key) break;
         s->heap[i] = s->heap[c];
+        s->heap_pos[s->heap[i]] = (uint32_t)i;
         i = c;
     }
-    if (n) s->heap[i] = last;
+    s->heap[i] = last;
+    s->heap_pos[last] = (uint32_t)i;
     return top;
 }
 
@@ -84,6 +100,7 @@ void route_dijkstra(const route_graph *g, const uint32_t *src, const uint32_t *s
                     size_t n_src, uint32_t limit_ds, uint32_t target, route_search *s)
 {
     for (size_t i = 0; i < s->n_touched; i++) s->dist[s->touched[i]] = ROUTE_INF;
+    for (size_t i = 0; i < s->heap_n; i++) s->heap_pos[s->heap[i]] = ROUTE_INF;
     s->n_touched = 0;
     s->heap_n = 0;
     s->settled = 0;
@@ -92,21 +109,20 @@ void route_dijkstra(const route_graph *g, const uint32_t *src, const uint32_t *s
         if (v >= g->n_nodes || t > limit_ds) continue;
         if (t < s->dist[v]) {
             search_set(s, v, t, ROUTE_INF);
-            heap_push(s, t, v);
+            heap_push_or_decrease(s, v);
         }
     }
     while (s->heap_n) {
-        route_heap_item it = heap_pop(s);
-        if (it.key != s->dist[it.node]) continue; /* stale */
+        uint32_t v = heap_pop(s);
+        uint32_t dv = s->dist[v];
         s->settled++;
-        if (it.node == target) break;
-        for (uint32_t k = g->first[it.node]; k < g->first[it.node + 1]; k++) {
+        if (v == target) break;
+        for (uint32_t k = g->first[v]; k < g->first[v + 1]; k++) {
             uint32_t w = g->edges[k].head;
-            uint64_t nd = (uint64_t)it.key + g->edges[k].time_ds;
+            uint64_t nd = (uint64_t)dv + g->edges[k].time_ds;
             if (nd > limit_ds || nd >= s->dist[w]) continue;
             search_set(s, w, (uint32_t)nd, k);
-            heap_push(s, (uint32_t)nd, w);
+            heap_push_or_decrease(s, w);
         }
     }
-    /* nodes beyond the limit were never set; nothing else to clear */
 }

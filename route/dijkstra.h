@@ -5,8 +5,9 @@
  *
  * A route_search holds the per-thread scratch (distance array, heap,
  * touched list) allocated once for a graph size; searches reset only what
- * they touched, so a bounded search costs what it visits. No allocation
- * happens in a search.
+ * they touched, so a bounded search costs what it visits. The heap has
+ * decrease-key, so it never holds more than one entry per node: no
+ * allocation happens in a search, and none can fail.
  */
 #ifndef FK_ROUTE_DIJKSTRA_H
 #define FK_ROUTE_DIJKSTRA_H
@@ -18,18 +19,15 @@
 
 #define ROUTE_INF UINT32_MAX
 
-typedef struct route_heap_item {
-    uint32_t key, node;
-} route_heap_item;
-
 typedef struct route_search {
     uint32_t n_nodes;
     uint32_t *dist;        /* ROUTE_INF when not reached */
     uint32_t *pred_edge;   /* edge index used to reach the node, ROUTE_INF at sources */
     uint32_t *touched;     /* nodes whose dist was set */
     size_t n_touched;
-    route_heap_item *heap; /* lazy-deletion binary heap */
-    size_t heap_n, heap_cap;
+    uint32_t *heap;        /* binary heap of nodes keyed by dist, at most n_nodes */
+    uint32_t *heap_pos;    /* position of a node in heap, ROUTE_INF when not in it */
+    size_t heap_n;
     uint64_t settled;      /* nodes settled by the last search */
 } route_search;
 

@@ -16,7 +16,7 @@ for bin in "$@"; do
   if UBSAN_OPTIONS=halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
      "$bin" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
        -artifact_prefix="$RESULTS/artifacts/$name-" "$corpus" >"$log" 2>&1; then
-    passed=$((passed + 1)); echo "ok   fuzz/$name ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}') runs, ${SECONDS_EACH}s)"
+    passed=$((passed + 1)); echo "ok   fuzz/$name ($(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -1) runs, ${SECONDS_EACH}s)"
   else
     failed=$((failed + 1)); echo "FAIL fuzz/$name (log: $log)"; grep -A5 'ERROR\|runtime error' "$log" | head -30
   fi
