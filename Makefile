@@ -111,9 +111,14 @@ fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 	@bash tests/fuzz.sh $(FUZZ_SECONDS) build/results/fuzz-long $(FUZZ_BIN)
 
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/%,$(wildcard bench/bench_*.c))
+
+$(BUILD)/bench_%: bench/bench_%.c $(LIB)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory $(BIN)
-	@bash bench/run.sh $(BIN) $(DATA)
+	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
+	@bash bench/run.sh $(BIN) $(DATA) $(BUILD)
 
 clean:
 	rm -rf build

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # make bench: import and snapshot benchmarks, each with a peer or baseline
 # measured in the same run.
-#   bench/run.sh BIN DATA
+#   bench/run.sh BIN DATA [BUILD_DIR with bench_* programs]
 # Environment: BENCH_COPIES (default 64) copies of the Copenhagen extract
 # for the large OSM import; BENCH_SWEDEN=1 makes it 1024 copies (~135 M
 # nodes, the size of Sweden's extract; takes ~15 minutes in all).
 set -euo pipefail
-BIN=$(readlink -f "$1"); DATA=$2
+BIN=$(readlink -f "$1"); DATA=$2; BDIR=${3:-$(dirname "$BIN")}
 copies=${BENCH_COPIES:-64}
 [ "${BENCH_SWEDEN:-0}" = 1 ] && copies=1024
 work=$(mktemp -d)
@@ -67,3 +67,10 @@ open_v=$("$BIN" info --json "$work/demo.region" | sed 's/.*"open_ms":\([0-9.]*\)
 t0=$(now); cat "$work/demo.region" >/dev/null; cat_ms=$(echo "($(now) - $t0) * 1000" | bc -l)
 printf 'snapshot open: %.2f ms validated, %.2f ms with every CRC (baseline: cat of the file %.2f ms)\n' \
   "$open_nv" "$open_v" "$cat_ms"
+
+echo
+echo "== routing (route/): nearest amenities, contraction hierarchies"
+"$BDIR/bench_near" "$work/demo.region"
+"$BDIR/bench_ch" "$work/demo.region"
+echo "-- generated road-like network of 1 M nodes (grid with shape nodes)"
+"$BDIR/bench_ch" --shape 2 --side 456
