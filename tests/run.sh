@@ -8,7 +8,9 @@ set -u
 BUILD=$1; DATA=$2; RESULTS=$3
 TIMEOUT=${TEST_TIMEOUT:-600}
 mkdir -p "$RESULTS"
-export FK_BIN="$PWD/$BUILD/flyttkarta" FK_DATA="$DATA" FK_FIXTURES="$PWD/tests/fixtures"
+# tests run in their own temporary directories: hand them absolute paths
+DATA_ABS=$(cd "$DATA" 2>/dev/null && pwd) || DATA_ABS="$PWD/$DATA"
+export FK_BIN="$PWD/$BUILD/flyttkarta" FK_DATA="$DATA_ABS" FK_FIXTURES="$PWD/tests/fixtures"
 [ -d "$FK_DATA" ] || echo "note: DATA=$DATA not found: tests that need the real open data will be skipped"
 passed=0; failed=0; skipped=0; failed_names=()
 
