@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
   build-essential clang libclang-rt-14-dev pkg-config
   libreadosm-dev libcsv-dev libzip-dev libjansson-dev zlib1g-dev
-  libcmocka-dev osmium-tool time bc
+  libcmocka-dev libgeos-dev osmium-tool time bc
 )
 
 missing=()
