@@ -24,12 +24,17 @@ osm_bench() { # label file
   ways=$(osmium fileinfo -e -g data.count.ways "$f")
   mb=$(echo "$(stat -c %s "$f") / 1000000" | bc -l)
   t0=$(now); osmium fileinfo -e "$f" >/dev/null; t1=$(now); peer=$(secs "$t0" "$t1")
-  t0=$(now); /usr/bin/time -v "$BIN" build -q --osm "$f" -o "$work/osm.region" 2>"$work/time.log"
+  t0=$(now); OSMIUM_POOL_THREADS=1 osmium fileinfo -e "$f" >/dev/null; t1=$(now); peer1=$(secs "$t0" "$t1")
+  # the import alone (--no-routing): what osmium's read is compared with
+  t0=$(now); /usr/bin/time -v "$BIN" build -q --no-routing --osm "$f" -o "$work/osm.region" 2>"$work/time.log"
   t1=$(now); ours=$(secs "$t0" "$t1")
-  printf 'osm %-22s %6.1f MB %11d nodes %9d ways: flyttkarta %7.3fs (%6.1f MB/s, %5.2f M elements/s, peak RSS %5.0f MB), osmium fileinfo -e %7.3fs; ratio osmium/flyttkarta %.2f\n' \
+  printf 'osm %-22s %6.1f MB %11d nodes %9d ways: import %7.3fs (%6.1f MB/s, %5.2f M elements/s, peak RSS %5.0f MB); osmium fileinfo -e %7.3fs (1 thread %7.3fs); ratio osmium/flyttkarta %.2f (1 thread %.2f)\n' \
     "$1" "$mb" "$nodes" "$ways" "$ours" "$(echo "$mb / $ours" | bc -l)" \
     "$(echo "($nodes + $ways) / $ours / 1000000" | bc -l)" "$(echo "$(peak_kb "$work/time.log") / 1000" | bc -l)" \
-    "$peer" "$(echo "$peer / $ours" | bc -l)"
+    "$peer" "$peer1" "$(echo "$peer / $ours" | bc -l)" "$(echo "$peer1 / $ours" | bc -l)"
+  t0=$(now); "$BIN" build -q --osm "$f" -o "$work/osm.region"; t1=$(now)
+  printf 'osm %-22s import + routing tables (graphs, CH, snap, nearest): %.3fs, snapshot %.1f MB\n' \
+    "$1" "$(secs "$t0" "$t1")" "$(echo "$(stat -c %s "$work/osm.region") / 1000000" | bc -l)"
 }
 
 if [ -d "$DATA/osm" ]; then
@@ -74,3 +79,7 @@ echo "== routing (route/): nearest amenities, contraction hierarchies"
 "$BDIR/bench_ch" "$work/demo.region"
 echo "-- generated road-like network of 1 M nodes (grid with shape nodes)"
 "$BDIR/bench_ch" --shape 2 --side 456
+echo
+echo "== pgRouting on the same graph (PostgreSQL 15 started in a temporary directory)"
+bash scripts/deps-bench.sh
+BUILD="$BDIR" bash bench/pgrouting.sh "$work/demo.region" "${BENCH_PGR_QUERIES:-100}"

@@ -36,6 +36,7 @@ typedef struct build_opts {
     const char *data;
     int demo;
     int quiet;
+    int no_routing;
     double clip_margin_m;
     unsigned seed, demo_jobs, demo_homes;
     const char *osm[BUILD_MAX_FILES]; int n_osm;
@@ -83,6 +84,8 @@ static void build_usage(FILE *f)
         "  --demo-jobs N         generated job ads (default 400)\n"
         "  --demo-homes N        generated homes for sale (default 400)\n"
         "Other:\n"
+        "  --no-routing          skip the routing tables (graphs, hierarchies, snap\n"
+        "                        index, nearest amenities): a data-only snapshot\n"
         "  -q, --quiet           no progress lines\n"
         "  -h, --help            this text\n"
         "\n"
@@ -115,7 +118,7 @@ static int build_parse(int argc, char **argv, build_opts *o)
 {
     enum { O_NAME = 256, O_REGION, O_KOMMUNER, O_LOCALITIES, O_POSTCODES, O_TAXONOMY,
            O_GTFS, O_OSM, O_CLIP, O_JOBS, O_HOMES, O_PLACES, O_STATS, O_DEMO, O_DATA,
-           O_SEED, O_DJOBS, O_DHOMES };
+           O_SEED, O_DJOBS, O_DHOMES, O_NOROUTING };
     static const struct option lo[] = {
         {"output", required_argument, 0, 'o'}, {"name", required_argument, 0, O_NAME},
         {"region", required_argument, 0, O_REGION},
@@ -131,6 +134,7 @@ static int build_parse(int argc, char **argv, build_opts *o)
         {"seed", required_argument, 0, O_SEED},
         {"demo-jobs", required_argument, 0, O_DJOBS},
         {"demo-homes", required_argument, 0, O_DHOMES},
+        {"no-routing", no_argument, 0, O_NOROUTING},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -163,6 +167,7 @@ static int build_parse(int argc, char **argv, build_opts *o)
             break;
         }
         case O_DEMO: o->demo = 1; break;
+        case O_NOROUTING: o->no_routing = 1; break;
         case O_DATA: o->data = optarg; break;
         case O_SEED: bad = build_parse_uint(optarg, "--seed", &o->seed); break;
         case O_DJOBS: bad = build_parse_uint(optarg, "--demo-jobs", &o->demo_jobs); break;
@@ -334,7 +339,7 @@ int cmd_build(int argc, char **argv)
                     "%zu homes, %zu statistics (%.2fs)\n", b.roads.n, b.pois.n, b.jobs.n,
                     b.homes.n, b.stats.n, progress_now() - tg);
     }
-    if (!rc) {
+    if (!rc && !o.no_routing) {
         double tg = progress_now();
         rc = route_graph_build_all(&b, &e);
         if (!rc && !o.quiet) {
