@@ -38,6 +38,24 @@ static void info_json_str(const char *s)
     putchar('"');
 }
 
+/* Extra sections by the module that wrote them (id ranges in route/). */
+static const struct {
+    uint32_t lo, hi;
+    const char *name;
+} info_extra[] = {{1000, 1099, "road graphs"}, {1100, 1199, "contraction hierarchies"},
+                  {1200, 1249, "snap index"}, {1250, 1299, "nearest amenities"},
+                  {1400, 1499, "transit timetable"}};
+#define INFO_N_EXTRA (sizeof info_extra / sizeof info_extra[0])
+
+static void info_extra_bytes(const region *r, uint64_t *bytes)
+{
+    for (size_t k = 0; k < INFO_N_EXTRA; k++) bytes[k] = 0;
+    for (size_t i = 0; i < r->n_sections; i++)
+        for (size_t k = 0; k < INFO_N_EXTRA; k++)
+            if (r->sections[i].id >= info_extra[k].lo && r->sections[i].id <= info_extra[k].hi)
+                bytes[k] += r->sections[i].count * r->sections[i].elem_size;
+}
+
 static const char *info_gen_names[] = {"roads", "places", "jobs", "homes",
                                        "statistics", "areas", "transit"};
 
@@ -84,6 +102,8 @@ int cmd_info(int argc, char **argv)
         gen_homes += (r->homes[i].flags & REGION_F_GENERATED) != 0;
     double road_km = 0;
     for (size_t i = 0; i < r->n_roads; i++) road_km += r->roads[i].length_dm / 1e4;
+    uint64_t extra[INFO_N_EXTRA];
+    info_extra_bytes(r, extra);
     char when[64];
     time_t bt = (time_t)h->build_time;
     strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime(&bt));
@@ -110,6 +130,10 @@ int cmd_info(int argc, char **argv)
         printf("},\"roads_by_class\":{");
         for (int k = 0, n = 0; k < HW_COUNT; k++)
             if (hw[k]) printf("%s\"%s\":%zu", n++ ? "," : "", region_highway_name(k), hw[k]);
+        printf("},\"routing_bytes\":{");
+        for (size_t k = 0; k < INFO_N_EXTRA; k++)
+            printf("%s\"%s\":%llu", k ? "," : "", info_extra[k].name,
+                   (unsigned long long)extra[k]);
         printf("},\"road_km\":%.1f,\"generated_records\":{\"places\":%zu,\"jobs\":%zu,"
                "\"homes\":%zu},\"sources\":[", road_km, gen_pois, gen_jobs, gen_homes);
         for (size_t i = 0; i < r->n_sources; i++) {
@@ -160,6 +184,14 @@ int cmd_info(int argc, char **argv)
     printf("taxonomy    %zu concepts, %zu relations\n", r->n_concepts, r->n_concept_rels);
     printf("homes       %zu for sale (%zu generated)\n", r->n_homes, gen_homes);
     printf("statistics  %zu values\n", r->n_stats);
+    printf("routing    ");
+    int any = 0;
+    for (size_t k = 0; k < INFO_N_EXTRA; k++)
+        if (extra[k]) {
+            printf("%s %s %.1f MB", any ? "," : "", info_extra[k].name, extra[k] / 1e6);
+            any = 1;
+        }
+    printf("%s\n", any ? "" : " none (built with --no-routing, or by an older version)");
     printf("\nsources:\n");
     for (size_t i = 0; i < r->n_sources; i++) {
         const region_source *s = &r->sources[i];
