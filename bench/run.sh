@@ -76,6 +76,7 @@ printf 'snapshot open: %.2f ms validated, %.2f ms with every CRC (baseline: cat 
 echo
 echo "== routing (route/): nearest amenities, contraction hierarchies"
 "$BDIR/bench_near" "$work/demo.region"
+"$BDIR/bench_engine" "$work/demo.region"
 "$BDIR/bench_ch" "$work/demo.region"
 echo "-- generated road-like network of 1 M nodes (grid with shape nodes)"
 "$BDIR/bench_ch" --shape 2 --side 456

@@ -10,6 +10,7 @@
 
 int cmd_build(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_query(int argc, char **argv);
 
 /* Progress printer shared by commands: one line per finished stage on
  * stderr, with count, bytes and rates; a live line when stderr is a tty.

@@ -19,11 +19,12 @@ static void main_usage(FILE *f)
         "commands:\n"
         "  build   turn open data into a region snapshot file\n"
         "  info    show what a region snapshot holds\n"
+        "  query   ask the routing engine: near, route, commute, two-work, matrix\n"
         "  help    show this text\n"
         "\n"
         "Run `flyttkarta COMMAND --help` for the options of a command.\n"
-        "Coming with later work: serve (the map site and API), query (routing\n"
-        "from the shell), admin (back-office accounts).\n");
+        "Coming with later work: serve (the map site and API), admin\n"
+        "(back-office accounts).\n");
 }
 
 static int main_cmd_help(int argc, char **argv)
@@ -39,7 +40,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*fn)(int, char **);
-    } cmds[] = {{"build", cmd_build}, {"info", cmd_info}, {"help", main_cmd_help}};
+    } cmds[] = {{"build", cmd_build}, {"info", cmd_info}, {"query", cmd_query},
+                {"help", main_cmd_help}};
     if (argc < 2) {
         main_usage(stderr);
         return 2;
