@@ -77,6 +77,7 @@ echo
 echo "== routing (route/): nearest amenities, contraction hierarchies"
 "$BDIR/bench_near" "$work/demo.region"
 "$BDIR/bench_engine" "$work/demo.region"
+"$BDIR/bench_transit" "$work/demo.region"
 "$BDIR/bench_ch" "$work/demo.region"
 echo "-- generated road-like network of 1 M nodes (grid with shape nodes)"
 "$BDIR/bench_ch" --shape 2 --side 456

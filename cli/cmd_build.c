@@ -25,6 +25,7 @@
 #include "../route/graph.h"
 #include "../route/nearest.h"
 #include "../route/snap.h"
+#include "../route/transit.h"
 #include "cli.h"
 
 #define BUILD_MAX_FILES 16
@@ -364,6 +365,10 @@ int cmd_build(int argc, char **argv)
         if (!rc && !o.quiet)
             fprintf(stderr, "nearest     snap index and nearest-amenity tables: %.1f MB "
                     "(%.2fs)\n", nr.bytes / 1e6, progress_now() - tg);
+        tg = progress_now();
+        if (!rc) rc = route_transit_build(&b, &e);
+        if (!rc && !o.quiet)
+            fprintf(stderr, "transit     RAPTOR timetable (%.2fs)\n", progress_now() - tg);
     }
     if (!rc && !b.name[0]) snprintf(b.name, sizeof b.name, "%s", "Unnamed region");
     if (!rc) {
