@@ -234,7 +234,7 @@ static int tt_make_instances(tt_ctx *c, tt_routes_tmp *rt)
         rc = err_set(c->e, FK_ETOOBIG, "transit: more than 2^32 trips");
         goto fail;
     }
-    qsort(rt->inst.v, rt->inst.n, sizeof *rt->inst.v, tt_inst_cmp);
+    if (rt->inst.n > 1) qsort(rt->inst.v, rt->inst.n, sizeof *rt->inst.v, tt_inst_cmp);
     goto done;
 nomem:
     rc = err_set(c->e, FK_ENOMEM, "transit: out of memory");
@@ -512,7 +512,7 @@ static int tt_walk_pairs(tt_ctx *c, const uint8_t *served, void *pairs_vec)
         snap[s].frac = sr.frac;
         snap[s].access_ds = (uint32_t)lround(sr.dist_m / ROUTE_TRANSIT_WALK_MPS * 10.0);
     }
-    qsort(order, n_served, sizeof *order, tt_lat_cmp);
+    if (n_served > 1) qsort(order, n_served, sizeof *order, tt_lat_cmp);
     const double radius_m = ROUTE_TRANSIT_MAX_WALK_S * ROUTE_TRANSIT_WALK_MPS;
     const int32_t dlat = (int32_t)(radius_m / 111195.0 * GEO_E7) + 1;
     for (uint32_t s = 0; s < ns; s++) {
@@ -663,7 +663,7 @@ static int tt_footpaths(tt_ctx *c)
                 if (vec_push(pairs, p)) goto nomem;
             }
     }
-    qsort(pairs.v, pairs.n, sizeof *pairs.v, tt_pair_cmp);
+    if (pairs.n > 1) qsort(pairs.v, pairs.n, sizeof *pairs.v, tt_pair_cmp);
     /* merge each (from, to): known walk, strongest rule */
     fp = tt_calloc(pairs.n, sizeof *fp);
     t->owned[A_FP] = fp;
@@ -795,7 +795,7 @@ static int tt_trip_transfers(tt_ctx *c)
         if (vec_push(v, e) || vec_push(keys, key)) goto nomem;
     }
     /* order by route of the from trip, position, input order */
-    qsort(keys.v, keys.n, sizeof *keys.v, tt_u64_cmp);
+    if (keys.n > 1) qsort(keys.v, keys.n, sizeof *keys.v, tt_u64_cmp);
     tx = tt_calloc(v.n, sizeof *tx);
     t->owned[A_TX] = tx;
     if (!tx) goto nomem;
