@@ -78,6 +78,7 @@ echo "== routing (route/): nearest amenities, contraction hierarchies"
 "$BDIR/bench_near" "$work/demo.region"
 "$BDIR/bench_engine" "$work/demo.region"
 "$BDIR/bench_transit" "$work/demo.region"
+"$BDIR/bench_isochrone" "$work/demo.region"
 "$BDIR/bench_ch" "$work/demo.region"
 echo "-- generated road-like network of 1 M nodes (grid with shape nodes)"
 "$BDIR/bench_ch" --shape 2 --side 456

@@ -739,7 +739,7 @@ static void query_usage(FILE *f)
         "  commute    every home within a time limit of a workplace\n"
         "  two-work   homes within reach of two workplaces\n"
         "  matrix     travel times between every pair of points\n"
-        /* ISOCHRONE: "  isochrone  areas reachable within time limits\n" */
+        "  isochrone  areas reachable within time limits, as GeoJSON or a grid\n"
         "\n"
         "Points are LAT,LON in degrees (65.5848,22.1547), or home:N / job:N.\n"
         "Every subcommand takes --pretty (indented JSON) and --help.\n"
@@ -783,8 +783,7 @@ static const struct {
     {"commute", query_cmd_commute},
     {"two-work", query_cmd_two_work},
     {"matrix", query_cmd_matrix},
-    /* ISOCHRONE: the lead adds {"isochrone", query_isochrone} here (and the
-     * help line marked ISOCHRONE in query_usage). */
+    {"isochrone", query_isochrone},
 };
 
 int cmd_query(int argc, char **argv)

@@ -19,7 +19,7 @@ static void main_usage(FILE *f)
         "commands:\n"
         "  build   turn open data into a region snapshot file\n"
         "  info    show what a region snapshot holds\n"
-        "  query   ask the routing engine: near, route, commute, two-work, matrix\n"
+        "  query   ask the routing engine: near, route, commute, two-work, matrix, isochrone\n"
         "  help    show this text\n"
         "\n"
         "Run `flyttkarta COMMAND --help` for the options of a command.\n"
