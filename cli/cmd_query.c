@@ -740,6 +740,8 @@ static void query_usage(FILE *f)
         "  two-work   homes within reach of two workplaces\n"
         "  matrix     travel times between every pair of points\n"
         "  isochrone  areas reachable within time limits, as GeoJSON or a grid\n"
+        "  transit    public transport from a point: arrivals, window statistics,\n"
+        "             itinerary, arrive-by, commute and nearest amenities by bus/train\n"
         "\n"
         "Points are LAT,LON in degrees (65.5848,22.1547), or home:N / job:N.\n"
         "Every subcommand takes --pretty (indented JSON) and --help.\n"
@@ -770,8 +772,10 @@ static int query_cmd_commute(int argc, char **argv) { return query_run(2, argc, 
 static int query_cmd_two_work(int argc, char **argv) { return query_run(3, argc, argv); }
 static int query_cmd_matrix(int argc, char **argv) { return query_run(4, argc, argv); }
 
-/* In cli/query_isochrone.c (another module), parses its own options. */
+/* In cli/query_isochrone.c and cli/query_transit.c; each parses its own
+ * options. */
 int query_isochrone(int argc, char **argv);
+int query_transit(int argc, char **argv);
 
 /* The subcommands: each gets (argc, argv) with argv[0] = its name. */
 static const struct {
@@ -784,6 +788,7 @@ static const struct {
     {"two-work", query_cmd_two_work},
     {"matrix", query_cmd_matrix},
     {"isochrone", query_isochrone},
+    {"transit", query_transit},
 };
 
 int cmd_query(int argc, char **argv)
