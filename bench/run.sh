@@ -18,7 +18,7 @@ peak_kb() { awk '/Maximum resident/ {print $6}' "$1"; }
 
 echo "== flyttkarta bench ($(nproc) cores, $(date -u +%F))"
 
-osm_bench() { # label file
+osm_bench() { # label file [full: also time the routing tables]
   local f=$2 t0 t1 ours peer nodes ways mb
   nodes=$(osmium fileinfo -e -g data.count.nodes "$f")
   ways=$(osmium fileinfo -e -g data.count.ways "$f")
@@ -32,14 +32,15 @@ osm_bench() { # label file
     "$1" "$mb" "$nodes" "$ways" "$ours" "$(echo "$mb / $ours" | bc -l)" \
     "$(echo "($nodes + $ways) / $ours / 1000000" | bc -l)" "$(echo "$(peak_kb "$work/time.log") / 1000" | bc -l)" \
     "$peer" "$peer1" "$(echo "$peer / $ours" | bc -l)" "$(echo "$peer1 / $ours" | bc -l)"
+  [ "${3:-}" = full ] || return 0
   t0=$(now); "$BIN" build -q --osm "$f" -o "$work/osm.region"; t1=$(now)
   printf 'osm %-22s import + routing tables (graphs, CH, snap, nearest): %.3fs, snapshot %.1f MB\n' \
     "$1" "$(secs "$t0" "$t1")" "$(echo "$(stat -c %s "$work/osm.region") / 1000000" | bc -l)"
 }
 
 if [ -d "$DATA/osm" ]; then
-  osm_bench copenhagen "$DATA/osm/copenhagen-kbh.osm.pbf"
-  osm_bench helsinki "$DATA/osm/helsinki-centre.osm.pbf"
+  osm_bench copenhagen "$DATA/osm/copenhagen-kbh.osm.pbf" full
+  osm_bench helsinki "$DATA/osm/helsinki-centre.osm.pbf" full
   echo "making a $copies-copy replica of the Copenhagen extract (ids shifted)..."
   t0=$(now)
   bash bench/make_big_osm.sh "$DATA/osm/copenhagen-kbh.osm.pbf" "$copies" "$work/big.osm.pbf"
