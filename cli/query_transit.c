@@ -17,6 +17,7 @@
 #include "../base/mem.h"
 #include "../region/region.h"
 #include "../route/engine.h"
+#include "../route/isochrone.h"
 #include "../route/nearest.h"
 #include "../route/raptor.h"
 #include "../route/transit.h"
@@ -28,7 +29,8 @@ static void qt_usage(FILE *f)
 {
     fprintf(f,
         "usage: flyttkarta query transit --region FILE --from POINT --date YYYY-MM-DD\n"
-        "         [--to POINT | --targets homes|jobs|pois|KIND | --nearest | --commute SET]\n"
+        "         [--to POINT | --targets homes|jobs|pois|KIND | --nearest | --commute SET\n"
+        "          | --isochrone MIN[,MIN...]]\n"
         "         [--time HH:MM] [--window HH:MM-HH:MM] [--step S] [--arrive-by HH:MM]\n"
         "         [--max-walk MIN] [--limit MIN] [--pretty]\n"
         "\n"
@@ -42,6 +44,8 @@ static void qt_usage(FILE *f)
         "  --nearest          the nearest amenity of each kind by median over --window\n"
         "  --commute SET      places of SET (homes, jobs) from which --from (the work)\n"
         "                     is reached within --limit by median over --window\n"
+        "  --isochrone LIST   areas reachable by walking and riding within each number\n"
+        "                     of minutes (e.g. 15,30,45) leaving at --time: GeoJSON\n"
         "  --date D           a service day of the timetable\n"
         "  --time HH:MM       departure (default 07:30)\n"
         "  --window A-B       departures every --step seconds (default 60) from A to B\n"
@@ -151,7 +155,7 @@ int query_transit(int argc, char **argv)
 {
     const char *region_path = NULL, *from_s = NULL, *to_s = NULL, *targets = NULL;
     const char *date = NULL, *time_s = "07:30", *window = NULL, *arrive_by = NULL;
-    const char *commute = NULL;
+    const char *commute = NULL, *iso_list = NULL;
     int pretty = 0, nearest = 0;
     long max_walk_min = 15, limit_min = 60, step = 60;
     for (int i = 1; i < argc; i++) {
@@ -170,6 +174,7 @@ int query_transit(int argc, char **argv)
         else if (!strcmp(a, "--to")) to_s = v;
         else if (!strcmp(a, "--targets")) targets = v;
         else if (!strcmp(a, "--commute")) commute = v;
+        else if (!strcmp(a, "--isochrone")) iso_list = v;
         else if (!strcmp(a, "--date")) date = v;
         else if (!strcmp(a, "--time")) time_s = v;
         else if (!strcmp(a, "--window")) window = v;
@@ -192,8 +197,27 @@ int query_transit(int argc, char **argv)
     if (!region_path) return qt_usage_error("%s", "--region is required");
     if (!from_s) return qt_usage_error("%s", "--from is required");
     if (!date) return qt_usage_error("%s", "--date is required");
-    if (!!to_s + !!targets + nearest + !!commute != 1)
-        return qt_usage_error("%s", "give exactly one of --to, --targets, --nearest, --commute");
+    if (!!to_s + !!targets + nearest + !!commute + !!iso_list != 1)
+        return qt_usage_error("%s", "give exactly one of --to, --targets, --nearest, --commute, "
+                              "--isochrone");
+    unsigned iso_min[8];
+    int n_iso = 0;
+    if (iso_list) {
+        const char *p = iso_list;
+        for (;;) {
+            char *end_iso;
+            long v = strtol(p, &end_iso, 10);
+            if (end_iso == p || v < 1 || v > 120 || n_iso == 8 ||
+                (n_iso && (unsigned)v <= iso_min[n_iso - 1]))
+                return qt_usage_error("--isochrone %s: up to 8 increasing whole minutes 1..120",
+                                      iso_list);
+            iso_min[n_iso++] = (unsigned)v;
+            if (*end_iso == '\0') break;
+            if (*end_iso != ',')
+                return qt_usage_error("--isochrone %s: minutes separated by commas", iso_list);
+            p = end_iso + 1;
+        }
+    }
     if (arrive_by && !to_s) return qt_usage_error("%s", "--arrive-by needs --to");
     if ((nearest || commute) && !window) window = "07:00-09:00";
     int y, mo, d;
@@ -237,6 +261,9 @@ int query_transit(int argc, char **argv)
     memset(&s, 0, sizeof s);
     json_t *out = NULL;
     route_engine_target *list = NULL;
+    route_iso_index ix;
+    route_iso_scratch is;
+    memset(&is, 0, sizeof is);
     if (region_open(region_path, 0, &r, &e)) goto fail;
     geo_point from, to = {0, 0};
     if (qt_point(r, from_s, &from)) {
@@ -331,6 +358,31 @@ int query_transit(int argc, char **argv)
             json_array_append_new(arr, o);
         }
         json_object_set_new(out, "count", json_integer((json_int_t)json_array_size(arr)));
+    } else if (iso_list) {
+        if (route_iso_open(r, &ix, &e)) goto fail;
+        if (route_iso_scratch_init(&is, &ix, 0, 0)) {
+            err_set(&e, FK_ENOMEM, "isochrone scratch: out of memory");
+            goto fail;
+        }
+        route_iso_grid g;
+        if (route_tp_isochrone(&x, &s, &ix, &is, &q, iso_min[n_iso - 1] * 600u, NULL, &g, &e))
+            goto fail;
+        json_t *feats = json_array();
+        json_object_set_new(out, "type", json_string("FeatureCollection"));
+        json_object_set_new(out, "features", feats);
+        json_object_set_new(out, "time", qt_time(dep));
+        for (int k = 0; k < n_iso; k++) {
+            route_iso_polygons p;
+            if (route_iso_contour(&is, &g, iso_min[k] * 600u, &p)) {
+                err_set(&e, FK_ETOOBIG, "isochrone: the %u-minute contour does not fit the "
+                        "scratch", iso_min[k]);
+                goto fail;
+            }
+            json_t *f = route_iso_geojson(&p, MODE_WALK);
+            json_t *props = json_object_get(f, "properties");
+            if (props) json_object_set_new(props, "mode", json_string("transit"));
+            json_array_append_new(feats, f);
+        }
     } else if (nearest) {
         if (route_tp_range(&x, &s, &q, w0, w1, (uint32_t)step, &e)) goto fail;
         json_t *o = json_object();
@@ -370,7 +422,7 @@ int query_transit(int argc, char **argv)
         json_object_set_new(out, "count", json_integer((json_int_t)n));
     }
     char *txt = json_dumps(out, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER |
-                                    JSON_REAL_PRECISION(6));
+                                    JSON_REAL_PRECISION(10));
     if (txt) {
         puts(txt);
         free(txt);
@@ -383,6 +435,7 @@ fail:
 done:
     json_decref(out);
     mem_free(list);
+    route_iso_scratch_free(&is);
     route_tp_scratch_free(&s);
     route_tp_close(&x);
     if (have_tt) route_transit_free(&tt);

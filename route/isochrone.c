@@ -347,9 +347,12 @@ static void iso_pieces(iso_ctx *c, int pass, const route_iso_index *x, route_mod
 
 /* ---- the query ---- */
 
-int route_isochrone(const route_iso_index *x, route_iso_scratch *s, route_mode m,
-                    geo_point from, uint32_t limit_ds, const route_iso_opts *o,
-                    route_iso_grid *out, fk_err *e)
+/* The query behind route_isochrone and route_isochrone_seeded: with
+ * n_seed == 0 the search starts at the snapped point, else at the seeds. */
+static int iso_run(const route_iso_index *x, route_iso_scratch *s, route_mode m,
+                   geo_point from, const uint32_t *seed, const uint32_t *seed_ds,
+                   size_t n_seed, uint32_t limit_ds, const route_iso_opts *o,
+                   route_iso_grid *out, fk_err *e)
 {
     route_iso_opts op;
     if (o) op = *o;
@@ -386,8 +389,14 @@ int route_isochrone(const route_iso_index *x, route_iso_scratch *s, route_mode m
     route_snap_result sr;
     int rc = route_snap(&x->snap, m, from, snap_m, &sr, e);
     if (rc) return rc;
-    uint32_t src[2], src_t[2];
-    size_t n_src = route_snap_depart(&x->snap, m, &sr, src, src_t, NULL);
+    uint32_t src_own[2], src_t_own[2];
+    const uint32_t *src = src_own, *src_t = src_t_own;
+    size_t n_src = route_snap_depart(&x->snap, m, &sr, src_own, src_t_own, NULL);
+    if (n_seed) {
+        src = seed;
+        src_t = seed_ds;
+        n_src = n_seed;
+    }
     const uint32_t *dist, *reached;
     size_t n_reached;
     uint64_t settled = 0;
@@ -486,6 +495,26 @@ int route_isochrone(const route_iso_index *x, route_iso_scratch *s, route_mode m
     g->raster_ms = t_raster - t_search;
     *out = *g;
     return 0;
+}
+
+int route_isochrone(const route_iso_index *x, route_iso_scratch *s, route_mode m,
+                    geo_point from, uint32_t limit_ds, const route_iso_opts *o,
+                    route_iso_grid *out, fk_err *e)
+{
+    return iso_run(x, s, m, from, NULL, NULL, 0, limit_ds, o, out, e);
+}
+
+int route_isochrone_seeded(const route_iso_index *x, route_iso_scratch *s, route_mode m,
+                           geo_point from, const uint32_t *seed, const uint32_t *seed_ds,
+                           size_t n_seed, uint32_t limit_ds, const route_iso_opts *o,
+                           route_iso_grid *out, fk_err *e)
+{
+    if (n_seed == 0)
+        return err_set(e, FK_EINVAL, "isochrone: no seed nodes (pass the origin's own)");
+    for (size_t i = 0; i < n_seed; i++)
+        if (seed[i] >= x->n_nodes)
+            return err_set(e, FK_EINVAL, "isochrone: seed node %u out of range", seed[i]);
+    return iso_run(x, s, m, from, seed, seed_ds, n_seed, limit_ds, o, out, e);
 }
 
 /* ---- contours ---- */

@@ -175,6 +175,20 @@ int route_isochrone(const route_iso_index *x, route_iso_scratch *s, route_mode m
                     geo_point from, uint32_t limit_ds, const route_iso_opts *o,
                     route_iso_grid *out, fk_err *e);
 
+/* The same, but the search starts from n_seed (>= 1) road nodes of mode m
+ * with initial times seed_ds (deciseconds after leaving `from`), instead of
+ * from the snapped point alone: for isochrones of combined travel, e.g.
+ * public transport, where the seeds are the origin's own walk nodes at
+ * their partial times plus the nodes of every stop reached, at its arrival
+ * time. `from` is still snapped (the grid is centred on it and its own
+ * road segment is stamped from it). The seeds may be a caller's buffer;
+ * nothing is allocated. Errors as route_isochrone, and FK_EINVAL for no
+ * seeds or a seed out of range. */
+int route_isochrone_seeded(const route_iso_index *x, route_iso_scratch *s, route_mode m,
+                           geo_point from, const uint32_t *seed, const uint32_t *seed_ds,
+                           size_t n_seed, uint32_t limit_ds, const route_iso_opts *o,
+                           route_iso_grid *out, fk_err *e);
+
 /* The polygons of limit_ds (<= the grid's limit_ds) of the last query on s
  * (g must be the grid it returned). *out points into s. No allocation.
  * 0, or FK_EINVAL when limit_ds exceeds the grid's limit (FK_ETOOBIG if

@@ -340,7 +340,7 @@ void route_tp_scratch_free(route_tp_scratch *s)
     route_search_free(&s->walk);
     void *p[] = {s->orig, s->stop_ds, s->pt_eg_ds, s->pt_eg_list, s->direct_s, s->direct_list, s->arr_s,
                  s->best_stop, s->best, s->median, s->worst, s->touched, s->tmark, s->ev_first,
-                 s->ev, s->tsteps, s->tseg_n, s->tchg};
+                 s->ev, s->tsteps, s->tseg_n, s->tchg, s->iso_node, s->iso_ds};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) mem_free(p[i]);
     memset(s, 0, sizeof *s);
 }
@@ -375,7 +375,9 @@ int route_tp_scratch_init(route_tp_scratch *s, const route_tp_index *x, uint32_t
     s->touched = mem_alloc(nt * sizeof *s->touched);
     s->tmark = mem_calloc(nt, 1);
     s->tchg = mem_alloc(nt * sizeof *s->tchg);
-    if (!s->orig || !s->stop_ds || !s->pt_eg_ds || !s->pt_eg_list || !s->direct_s || !s->direct_list ||
+    s->iso_node = mem_alloc((2 * ns + 2) * sizeof *s->iso_node);
+    s->iso_ds = mem_alloc((2 * ns + 2) * sizeof *s->iso_ds);
+    if (!s->iso_node || !s->iso_ds || !s->orig || !s->stop_ds || !s->pt_eg_ds || !s->pt_eg_list || !s->direct_s || !s->direct_list ||
         !s->arr_s || !s->best_stop || !s->best || !s->median || !s->worst || !s->touched ||
         !s->tmark || !s->tchg)
         goto nomem;
@@ -939,4 +941,34 @@ int route_tp_commute(const route_tp_index *x, route_tp_scratch *s, const route_t
     }
     tp_clear_point(s);
     return 0;
+}
+
+int route_tp_isochrone(const route_tp_index *x, route_tp_scratch *s,
+                       const route_iso_index *ix, route_iso_scratch *is,
+                       const route_tp_query *q, uint32_t limit_ds, const route_iso_opts *o,
+                       route_iso_grid *out, fk_err *e)
+{
+    int rc = route_tp_depart(x, s, q, e);
+    if (rc) return rc;
+    size_t n = route_snap_depart(&x->eng->near.snap, MODE_WALK, &s->from_snap, s->iso_node,
+                                 s->iso_ds, NULL);
+    const uint32_t dep = (uint32_t)q->time_s;
+    for (uint32_t k = 0; k < s->rap.n_seen; k++) {
+        uint32_t st = s->rap.seen_list[k];
+        int32_t a = route_raptor_arrival_s(&s->rap, st);
+        if (a == ROUTE_RAPTOR_UNREACHED || (uint32_t)a < dep) continue;
+        uint64_t ride_ds = ((uint64_t)a - dep) * 10;
+        if (ride_ds > limit_ds) continue;
+        const route_tp_stop *sp = &x->stop[st];
+        if (sp->road == REGION_NONE) continue;
+        for (uint32_t j = 0; j < sp->n_dep; j++) {
+            s->iso_node[n] = sp->dep_node[j];
+            s->iso_ds[n] = (uint32_t)ride_ds + sp->dep_ds[j];
+            n++;
+        }
+    }
+    if (n == 0)
+        return err_set(e, FK_ENOTFOUND, "transit isochrone: the point reaches no walkable road");
+    return route_isochrone_seeded(ix, is, MODE_WALK, q->from, s->iso_node, s->iso_ds, n,
+                                  limit_ds, o, out, e);
 }

@@ -53,6 +53,7 @@
 #include "../base/geo.h"
 #include "dijkstra.h"
 #include "engine.h"
+#include "isochrone.h"
 #include "raptor.h"
 #include "transit.h"
 
@@ -176,6 +177,8 @@ typedef struct route_tp_scratch {
     uint32_t step_s, n_steps, max_walk_s, max_duration_s;
     double access_ms, raptor_ms, propagate_ms;
     uint32_t n_access_stops;
+    /* transit isochrones: walk-graph seeds (2 per stop + the origin's 2) */
+    uint32_t *iso_node, *iso_ds;
 } route_tp_scratch;
 
 /* Scratch for x, for range queries of up to max_steps departures (0:
@@ -249,5 +252,20 @@ int route_tp_commute(const route_tp_index *x, route_tp_scratch *s, const route_t
  * FK_ENOTFOUND when none is reached. */
 int route_tp_nearest(const route_tp_index *x, const route_tp_scratch *s, route_amenity k,
                      uint32_t *poi, uint32_t *median_s);
+
+/* Public transport isochrone for a departure at q->time_s of q->day: the
+ * walk-graph area reachable within limit_ds by walking from q->from and
+ * riding (route_tp_depart), as an isochrone grid of mode walk (contour it
+ * with route_iso_contour). Seeds: the origin's own walk nodes at their
+ * partial times, and, for every stop reached, the nodes one walks to from
+ * it at (arrival - departure) plus the walk from the stop to its road.
+ * Walking after the last ride is bounded by limit_ds alone, not by
+ * q->max_walk_s (an area, not a journey). ix/is: an isochrone index of the
+ * same region and its scratch. No allocation. Errors as route_tp_depart and
+ * route_isochrone_seeded. */
+int route_tp_isochrone(const route_tp_index *x, route_tp_scratch *s,
+                       const route_iso_index *ix, route_iso_scratch *is,
+                       const route_tp_query *q, uint32_t limit_ds, const route_iso_opts *o,
+                       route_iso_grid *out, fk_err *e);
 
 #endif

@@ -551,6 +551,105 @@ static void test_errors(void **state)
     route_tp_scratch_free(&s);
 }
 
+/* Grid time (ds) at the cell holding p, ROUTE_INF outside the grid. */
+static uint32_t grid_at(const route_iso_grid *g, geo_point p)
+{
+    double fi = (p.lon_e7 - g->west_e7) / g->cell_lon_e7;
+    double fj = (p.lat_e7 - g->south_e7) / g->cell_lat_e7;
+    if (fi < 0 || fj < 0 || fi >= g->nx || fj >= g->ny) return ROUTE_INF;
+    return g->time_ds[(size_t)fj * g->nx + (size_t)fi];
+}
+
+/* The smallest time in the 3 x 3 cells around p's cell: two grids of
+ * different extent put their cell centres differently, so a point at the
+ * edge of the off-road buffer may be just inside one grid's cell and just
+ * outside the other's. */
+static uint32_t grid_near(const route_iso_grid *g, geo_point p)
+{
+    uint32_t best = ROUTE_INF;
+    for (int dj = -1; dj <= 1; dj++)
+        for (int di = -1; di <= 1; di++) {
+            geo_point q = {p.lat_e7 + (int32_t)(dj * g->cell_lat_e7),
+                           p.lon_e7 + (int32_t)(di * g->cell_lon_e7)};
+            uint32_t v = grid_at(g, q);
+            if (v < best) best = v;
+        }
+    return best;
+}
+
+/* Transit isochrones: every place reached by walking and riding within
+ * the limit (less a margin for the grid) lies in a reached cell, and the
+ * area contains what walking alone reaches. */
+static void test_transit_isochrone(void **state)
+{
+    (void)state;
+    REQUIRE_DEMO();
+    fk_err e;
+    route_iso_index ix;
+    route_iso_scratch is, iw;
+    assert_int_equal(route_iso_open(D.r, &ix, &e), 0);
+    assert_int_equal(route_iso_scratch_init(&is, &ix, 0, 0), 0);
+    assert_int_equal(route_iso_scratch_init(&iw, &ix, 0, 0), 0);
+    route_tp_scratch s;
+    assert_int_equal(route_tp_scratch_init(&s, &D.x, 0, &e), 0);
+    rng g;
+    rng_seed(&g, 4711);
+    const uint32_t limit_ds = 30 * 600, margin_ds = 1200;
+    unsigned runs = 0, checked = 0, by_transit = 0, cells = 0;
+    for (int it = 0; it < 40; it++) {
+        geo_point from = random_point(&g);
+        const int *dt = dates[it % 5];
+        route_tp_query q = {from, ymd(dt[0], dt[1], dt[2]),
+                            6 * 3600 + (int32_t)rng_below(&g, 12 * 3600), 0, 0};
+        route_iso_grid tg, wg;
+        int rc = route_tp_isochrone(&D.x, &s, &ix, &is, &q, limit_ds, NULL, &tg, &e);
+        if (rc) {
+            assert_true(rc == FK_ENOTFOUND || rc == FK_EINVAL);
+            continue;
+        }
+        runs++;
+        for (uint32_t t = 0; t < D.x.n_targets; t++) {
+            if (s.arr_s[t] == ROUTE_TP_NO_TIME) continue;
+            uint32_t rel_ds = (s.arr_s[t] - (uint32_t)q.time_s) * 10;
+            if (rel_ds + margin_ds > limit_ds) continue;
+            route_engine_set set;
+            uint32_t i;
+            assert_int_equal(route_tp_target_set(&D.x, t, &set, &i), 0);
+            geo_point p = set == ENGINE_HOMES ? D.r->homes[i].pos
+                        : set == ENGINE_JOBS ? D.r->jobs[i].pos : D.r->pois[i].pos;
+            uint32_t v = grid_near(&tg, p);
+            if (v > limit_ds)
+                fail_msg("target %u reached in %u ds (stop %u) but its cells have %u ds", t,
+                         rel_ds, s.best_stop[t], v);
+            checked++;
+            by_transit += s.best_stop[t] != ROUTE_TP_DIRECT;
+        }
+        /* walking alone reaches no area the transit isochrone misses */
+        assert_int_equal(route_isochrone(&ix, &iw, MODE_WALK, from, limit_ds, NULL, &wg, &e), 0);
+        for (uint32_t j = 0; j < wg.ny; j++)
+            for (uint32_t i = 0; i < wg.nx; i++) {
+                uint32_t v = wg.time_ds[(size_t)j * wg.nx + i];
+                if (v == ROUTE_INF || v + margin_ds > limit_ds) continue;
+                geo_point c = {(int32_t)(wg.south_e7 + (j + 0.5) * wg.cell_lat_e7),
+                               (int32_t)(wg.west_e7 + (i + 0.5) * wg.cell_lon_e7)};
+                uint32_t tv = grid_near(&tg, c);
+                if (tv > limit_ds)
+                    fail_msg("walk reaches cell (%u,%u) in %u ds, transit's cells there %u ds",
+                             i, j, v, tv);
+                cells++;
+            }
+        route_iso_polygons poly;
+        assert_int_equal(route_iso_contour(&is, &tg, limit_ds, &poly), 0);
+    }
+    printf("transit isochrones: %u runs, %u places checked (%u reached by riding), %u walk "
+           "cells covered\n", runs, checked, by_transit, cells);
+    assert_true(runs >= 20);
+    assert_true(by_transit > 0);
+    route_tp_scratch_free(&s);
+    route_iso_scratch_free(&is);
+    route_iso_scratch_free(&iw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -559,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_arrive_by),
         cmocka_unit_test(test_lulea_commute),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_transit_isochrone),
     };
     return cmocka_run_group_tests(tests, demo_setup, demo_teardown);
 }
