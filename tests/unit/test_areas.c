@@ -41,20 +41,6 @@ static const region_area *area_by_code(const region_builder *b, unsigned code)
     return NULL;
 }
 
-/* Asserts that rc is code and that the message contains each of the parts. */
-static void expect_err(int rc, int code, const fk_err *e, const char *const *parts)
-{
-    if (rc != code) fail_msg("rc %d, expected %d; message: %s", rc, code, e->msg);
-    for (size_t i = 0; parts[i]; i++)
-        if (!strstr(e->msg, parts[i]))
-            fail_msg("message \"%s\" lacks \"%s\"", e->msg, parts[i]);
-}
-#define EXPECT_ERR(rc, code, e, ...)                                          \
-    do {                                                                      \
-        const char *const parts_[] = {__VA_ARGS__, NULL};                     \
-        expect_err((rc), (code), (e), parts_);                                \
-    } while (0)
-
 /* Loads the fixture kommuner into b (asserts success). */
 static void load_fixture_areas(region_builder *b, const char *filter)
 {

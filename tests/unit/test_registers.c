@@ -17,19 +17,6 @@ static const char *bstr(const region_builder *b, uint32_t off)
     return off < b->strings.len ? b->strings.data + off : "";
 }
 
-static void expect_err(int rc, int code, const fk_err *e, const char *const *parts)
-{
-    if (rc != code) fail_msg("rc %d, expected %d; message: %s", rc, code, e->msg);
-    for (size_t i = 0; parts[i]; i++)
-        if (!strstr(e->msg, parts[i]))
-            fail_msg("message \"%s\" lacks \"%s\"", e->msg, parts[i]);
-}
-#define EXPECT_ERR(rc, code, e, ...)                                          \
-    do {                                                                      \
-        const char *const parts_[] = {__VA_ARGS__, NULL};                     \
-        expect_err((rc), (code), (e), parts_);                                \
-    } while (0)
-
 typedef int (*importer)(region_builder *, const char *, ingest_report *, fk_err *);
 
 /* Writes text to name and imports it with fn into a builder that already

@@ -61,4 +61,19 @@ static inline const char *write_file(const char *name, const char *text)
     return name;
 }
 
+/* Asserts that rc is code and that the message in e (an fk_err *)
+ * contains each of the parts: EXPECT_ERR(rc, FK_EPARSE, &e, "f.csv:3", "price"). */
+static inline void expect_err_parts(int rc, int code, const char *msg,
+                                    const char *const *parts)
+{
+    if (rc != code) fail_msg("rc %d, expected %d; message: %s", rc, code, msg);
+    for (size_t i = 0; parts[i]; i++)
+        if (!strstr(msg, parts[i])) fail_msg("message \"%s\" lacks \"%s\"", msg, parts[i]);
+}
+#define EXPECT_ERR(rc, code, e, ...)                                          \
+    do {                                                                      \
+        const char *const parts_[] = {__VA_ARGS__, NULL};                     \
+        expect_err_parts((rc), (code), (e)->msg, parts_);                     \
+    } while (0)
+
 #endif
