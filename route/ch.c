@@ -264,18 +264,22 @@ static int ch_add_edge(ch_build *cb, uint32_t u, uint32_t w, uint32_t time,
     return rc;
 }
 
-static int ch_wheap_push(ch_build *cb, uint32_t key, uint32_t node)
+/* Pushes (key, node) on the binary heap *hp of *n entries, doubling its
+ * capacity *cap when full (rare: heaps start with room and keep it).
+ * 0 or FK_ENOMEM (the heap is unchanged). */
+static int ch_heap_push(route_ch_heap_item **hp, size_t *n, size_t *cap, uint32_t key,
+                        uint32_t node)
 {
-    if (cb->wheap_n == cb->wheap_cap) {
-        size_t nc = cb->wheap_cap * 2, bytes;
-        if (mem_mul_ok(nc, sizeof *cb->wheap, &bytes)) return FK_ENOMEM;
-        route_ch_heap_item *h = mem_realloc(cb->wheap, bytes);
-        if (!h) return FK_ENOMEM;
-        cb->wheap = h;
-        cb->wheap_cap = nc;
+    if (*n == *cap) {
+        size_t nc = *cap * 2, bytes;
+        if (mem_mul_ok(nc, sizeof **hp, &bytes)) return FK_ENOMEM;
+        route_ch_heap_item *g = mem_realloc(*hp, bytes);
+        if (!g) return FK_ENOMEM;
+        *hp = g;
+        *cap = nc;
     }
-    route_ch_heap_item *h = cb->wheap;
-    size_t i = cb->wheap_n++;
+    route_ch_heap_item *h = *hp;
+    size_t i = (*n)++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
         if (h[p].key <= key) break;
@@ -284,6 +288,11 @@ static int ch_wheap_push(ch_build *cb, uint32_t key, uint32_t node)
     }
     h[i] = (route_ch_heap_item){key, node};
     return 0;
+}
+
+static int ch_wheap_push(ch_build *cb, uint32_t key, uint32_t node)
+{
+    return ch_heap_push(&cb->wheap, &cb->wheap_n, &cb->wheap_cap, key, node);
 }
 
 static route_ch_heap_item ch_heap_pop(route_ch_heap_item *h, size_t *n_io)
@@ -860,25 +869,7 @@ static void ch_side_reset(route_ch_side *sd)
 
 static int ch_side_push(route_ch_side *sd, uint32_t key, uint32_t node)
 {
-    if (sd->heap_n == sd->heap_cap) {
-        /* grows only past the initial room: rare, and kept afterwards */
-        size_t nc = sd->heap_cap * 2, bytes;
-        if (mem_mul_ok(nc, sizeof *sd->heap, &bytes)) return FK_ENOMEM;
-        route_ch_heap_item *h = mem_realloc(sd->heap, bytes);
-        if (!h) return FK_ENOMEM;
-        sd->heap = h;
-        sd->heap_cap = nc;
-    }
-    route_ch_heap_item *h = sd->heap;
-    size_t i = sd->heap_n++;
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (h[p].key <= key) break;
-        h[i] = h[p];
-        i = p;
-    }
-    h[i] = (route_ch_heap_item){key, node};
-    return 0;
+    return ch_heap_push(&sd->heap, &sd->heap_n, &sd->heap_cap, key, node);
 }
 
 /* Sets the start nodes of a side (original ids, times; limit drops). */
